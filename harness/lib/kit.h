@@ -47,6 +47,10 @@ void kit_scen_fail(const char *fmt, ...)
             kit_scen_fail(__VA_ARGS__);                                      \
     } while (0)
 
+/* kit_scen_require_impl - in a scenario: kit_scen_fail with "not
+ * implemented yet: see TODO(<todo>)" when err is -ENOSYS. */
+void kit_scen_require_impl(int err, const char *what, const char *todo);
+
 /* kit_scen_seed - the KIT_SEED this run was started with (0 = no noise). */
 unsigned long kit_scen_seed(void);
 
@@ -176,7 +180,10 @@ const char *kit_repro(const char *extra);
  * when `err` is -ENOSYS, so a stub never produces a confusing mismatch.
  * `what` names the call.
  */
-void kit_require_impl(int err, const char *what, const char *todo);
+#define kit_require_impl(err, what, todo)                                    \
+    kit_require_impl_at(__FILE__, __LINE__, err, what, todo)
+void kit_require_impl_at(const char *file, int line, int err,
+                         const char *what, const char *todo);
 
 /*
  * kit_expect_tool_clean - run scenario `scen` case `arg` under `tool` and

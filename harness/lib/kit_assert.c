@@ -13,11 +13,12 @@
 #include "kit.h"
 
 void
-kit_require_impl(int err, const char *what, const char *todo)
+kit_require_impl_at(const char *file, int line, int err, const char *what,
+                    const char *todo)
 {
     if (err == -ENOSYS)
-        cr_assert_fail("not implemented yet: %s returned -ENOSYS. See TODO(%s) in labs/%s/ and docs/%s.md",
-                       what, todo, kit_lab(), kit_lab());
+        cr_assert_fail("%s:%d: not implemented yet: %s returned -ENOSYS. See TODO(%s) in labs/%s/ and docs/%s.md",
+                       file, line, what, todo, kit_lab(), kit_lab());
 }
 
 static bool

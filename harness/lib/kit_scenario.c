@@ -2,6 +2,7 @@
  * kit_scenario.c - what a scenario program needs: a failure line the
  * harness can quote, and the seed and round count it was started with.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,14 @@ kit_scen_fail(const char *fmt, ...)
     /* _exit: a scenario may fail inside a forked child, whose atexit
      * handlers and stdio buffers belong to the parent. */
     _exit(1);
+}
+
+void
+kit_scen_require_impl(int err, const char *what, const char *todo)
+{
+    if (err == -ENOSYS)
+        kit_scen_fail("not implemented yet: %s returned -ENOSYS. See TODO(%s)",
+                      what, todo);
 }
 
 unsigned long
