@@ -193,20 +193,52 @@ def run_tests_once(out_dir, json_path, test=None, env_extra=None, log_path=None)
     orphans = reap_orphans()
     results = {}
     try:
-        with open(json_path) as f:
-            data = json.load(f)
+        data = load_criterion_json(json_path)
     except (OSError, ValueError):
         return results, orphans
     for suite in data.get("test_suites", []):
         for t in suite.get("tests", []):
-            results["%s::%s" % (suite["name"], t["name"])] = (t["status"], t.get("messages", []))
+            results["%s::%s" % (suite["name"], t["name"])] = (t["status"], in_order(t.get("messages", [])))
     return results, orphans
+
+
+def load_criterion_json(path):
+    """Criterion 2.4.1 writes each message line raw between quotes, without
+    escaping quotes or backslashes; re-encode those lines, then parse."""
+    fixed = []
+    in_messages = False
+    with open(path, errors="replace") as f:
+        for line in f:
+            stripped = line.strip()
+            if stripped.startswith('"messages": ['):
+                in_messages = not stripped.endswith("]") and not stripped.endswith("],")
+            elif in_messages and stripped in ("]", "],"):
+                in_messages = False
+            elif in_messages and stripped.startswith('"'):
+                comma = stripped.endswith(",") and not stripped.endswith('\\",')
+                body = stripped[:-1] if stripped.endswith(",") else stripped
+                line = json.dumps(body[1:-1]) + ("," if comma else "") + "\n"
+            fixed.append(line)
+    return json.loads("".join(fixed))
+
+
+def in_order(lines):
+    """Criterion lists a test's assertion messages newest first, each as
+    its lines (the first starts with "file.c:N: "); put them in the order
+    they happened."""
+    groups = []
+    for line in lines:
+        if re.match(r"^\S+:\d+: ", line) or not groups:
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    return [line for group in reversed(groups) for line in group]
 
 
 # ---- verdicts ---------------------------------------------------------------
 
 def first_reason(messages, status):
-    text = " ".join(m.strip() for m in messages if m.strip())
+    text = "\n".join(m.strip() for m in messages if m.strip())
     text = re.sub(r"^\S+\.c:\d+: ", "", text)
     if status == "ERRORED" and not text:
         return "crashed or timed out (see the log)"
