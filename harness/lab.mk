@@ -85,3 +85,6 @@ $(OUT)/obj $(OUT)/tsan:
 
 .PHONY: all
 .DELETE_ON_ERROR:
+# The TSan objects are only prerequisites of pattern rules; without this make
+# deletes them as intermediates and rebuilds them every time.
+.SECONDARY:

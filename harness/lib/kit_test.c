@@ -4,11 +4,13 @@
  * after.
  */
 #include <libgen.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -89,9 +91,25 @@ watchdog_seconds(void)
     return d ? d->timeout * KIT_WATCHDOG_FRACTION : KIT_WATCHDOG_DEFAULT_S;
 }
 
+/* end_leftovers - at the worker's exit, end every child still there.  A
+ * failed cr_assert skips kit_test_end, and a child left running would be
+ * re-parented away and could hold the runner's output open forever. */
+static void
+end_leftovers(void)
+{
+    pid_t kids[64];
+    int n = kit_proc_children(getpid(), kids, 64, NULL);
+
+    for (int i = 0; i < n && i < 64; i++) {
+        kill(kids[i], SIGKILL);
+        waitpid(kids[i], NULL, 0);
+    }
+}
+
 void
 kit_test_begin(const char *suite, const char *name)
 {
+    atexit(end_leftovers);
     snprintf(test_name, sizeof(test_name), "%s::%s", suite, name);
     snprintf(test_short, sizeof(test_short), "%s", name);
     /* Orphans of the code under test come back to us, so hygiene sees
