@@ -87,6 +87,7 @@ kit_expect_tool_clean_at(const char *file, int line, enum kit_tool tool,
 {
     struct kit_tool_report r;
     char outcome[2600];
+    char got[200];
     int err;
 
     if (fast_mode() && (tool == KIT_HELGRIND || tool == KIT_DRD ||
@@ -97,12 +98,18 @@ kit_expect_tool_clean_at(const char *file, int line, enum kit_tool tool,
     cr_assert(err == 0, "could not run %s under %s: %s (is the build complete? run make check again)",
               scen, kit_tool_name(tool), kit_errname(err));
     scenario_outcome(tool, &r, outcome, sizeof(outcome));
-    cr_assert(r.nerrors == 0 && outcome[0] == '\0',
-              "%s:%d: %s %s under %s: expected no findings and a clean exit, got %d finding(s)%s%s%s%s.\n  %s\nSee %s. Logs: %s\nReproduce: %s\n  or: %s",
-              file, line, scen, arg, kit_tool_name(tool), r.nerrors,
-              r.nerrors ? " [" : "", r.kinds, r.nerrors ? "]" : "",
-              outcome[0] ? "; " : "", r.nerrors ? r.first : outcome,
-              kit_docs(docs), kit_rel(r.log_dir), kit_repro(NULL), r.repro);
+    if (r.nerrors == 0 && outcome[0] == '\0')
+        return;
+    if (r.nerrors > 0)
+        snprintf(got, sizeof(got), "%d finding(s) [%s]", r.nerrors, r.kinds);
+    else
+        snprintf(got, sizeof(got), "no finding, but the run went wrong");
+    cr_assert_fail("%s:%d: %s %s under %s: expected no findings and a clean exit, got %s.\n  %s%s%s\nSee %s. Logs: %s\nReproduce: %s\n  or: %s",
+                   file, line, scen, arg, kit_tool_name(tool), got,
+                   r.nerrors ? r.first : outcome,
+                   r.nerrors && outcome[0] ? "\n  and " : "",
+                   r.nerrors ? outcome : "", kit_docs(docs),
+                   kit_rel(r.log_dir), kit_repro(NULL), r.repro);
 }
 
 static int

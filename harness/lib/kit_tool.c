@@ -174,7 +174,10 @@ scan_xml(const char *xml, bool top, struct kit_tool_report *r)
             continue;
         }
         add_kind(r, kind);
-        if (r->nerrors++ == 0)
+        /* A definitely lost block is the root of the indirect ones: show
+         * it first, whatever order memcheck listed them in. */
+        if (r->nerrors++ == 0 || (strcmp(kind, "Leak_DefinitelyLost") == 0 &&
+                                  strncmp(r->first, "Leak_IndirectlyLost", 19) == 0))
             describe_error(e, end, kind, r->first, sizeof(r->first));
         e = end;
     }

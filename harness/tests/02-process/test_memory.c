@@ -9,7 +9,7 @@
 
 TestSuite(process_mem, .timeout = 240);
 
-/* Catches: the stub.  process_free releases everything, including an
+/* Catches: free_forgets_object.patch.  process_free releases everything, including an
  * ops object's ctx (through free_ctx) and a child still running. */
 KIT_TEST(process_mem, lifecycle_leaks_nothing_under_memcheck)
 {
