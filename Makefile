@@ -18,7 +18,7 @@ KIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O0 -g -pthread -Iharness/lib \
 
 export LAB TEST SEED REPEAT FAST
 
-.PHONY: help deps check check-solutions test kit grade clean doctor
+.PHONY: help deps check check-solutions test kit grade clean doctor bench
 
 help:
 	@echo "make deps              install everything the kit needs (Debian/Ubuntu)"
@@ -27,6 +27,7 @@ help:
 	@echo "make test              the kit's self-test (what CI runs)"
 	@echo "make grade SUBMISSIONS=dir   grade a folder of student copies of labs/"
 	@echo "make doctor            check the tools the harness relies on"
+	@echo "make bench [LAB=03]    C beside Python, same run; writes docs/bench.md"
 	@echo "variables: LAB= TEST= SEED= REPEAT= FAST=1   (see README.md)"
 
 deps:
@@ -57,6 +58,9 @@ grade: kit
 
 doctor: kit
 	@$(PYTHON) harness/tools/kit.py doctor
+
+bench: kit
+	@$(PYTHON) harness/tools/kit.py bench
 
 clean:
 	rm -rf build results.json

@@ -10,6 +10,7 @@
 #   scenario_X.tsan      -fsanitize=thread build
 #   scenario_X.noise     schedule-noise build (-Wl,--wrap at the sync calls)
 #   demo_X               the lab's demos, linked with the same lab objects
+#   bench_X              (make ... bench) harness/bench/LAB/bench_X.c at -O2
 
 ifndef LAB
 $(error LAB is required, e.g. LAB=01-fork)
@@ -51,6 +52,11 @@ SCENS := $(patsubst harness/tests/$(LAB)/%.c,$(OUT)/%,$(SCEN_SRCS))
 DEMO_SRCS := $(wildcard labs/$(LAB)/demo_*.c)
 DEMOS := $(patsubst labs/$(LAB)/%.c,$(OUT)/%,$(DEMO_SRCS))
 KIT_HDRS := $(wildcard harness/lib/*.h)
+# Benchmarks (make bench): optimised builds of the same sources.
+BENCH_SRCS := $(wildcard harness/bench/$(LAB)/bench_*.c)
+BENCHES := $(patsubst harness/bench/$(LAB)/%.c,$(OUT)/%,$(BENCH_SRCS))
+OPT_OBJS := $(patsubst $(SRC)/%.c,$(OUT)/opt/%.o,$(LAB_SRCS))
+CFLAGS_OPT := $(filter-out -O0,$(CFLAGS_COMMON)) -O2
 # Rebuild when the contract or this file changes (flags live here).
 LAB_HDRS := $(wildcard labs/$(LAB)/*.h) harness/lab.mk
 
@@ -80,10 +86,18 @@ $(OUT)/scenario_%.noise: harness/tests/$(LAB)/scenario_%.c $(LAB_OBJS) $(KIT)/li
 $(OUT)/demo_%: labs/$(LAB)/demo_%.c $(LAB_OBJS) $(LAB_HDRS) | $(OUT)/obj
 	$(CC) $(CFLAGS_COMMON) $< $(LAB_OBJS) $(LAB_LIBS) $(LDLIBS_COMMON) -o $@
 
-$(OUT)/obj $(OUT)/tsan:
+bench: $(BENCHES)
+
+$(OUT)/opt/%.o: $(SRC)/%.c $(LAB_HDRS) | $(OUT)/opt
+	$(CC) $(CFLAGS_OPT) $(LAB_LIBS) -c $< -o $@
+
+$(OUT)/bench_%: harness/bench/$(LAB)/bench_%.c $(OPT_OBJS) $(KIT)/libkit.a $(KIT_HDRS) $(LAB_HDRS) | $(OUT)/obj
+	$(CC) $(CFLAGS_OPT) $< $(OPT_OBJS) $(KIT)/libkit.a $(LAB_LIBS) $(LDLIBS_COMMON) -o $@
+
+$(OUT)/obj $(OUT)/tsan $(OUT)/opt:
 	mkdir -p $@
 
-.PHONY: all
+.PHONY: all bench
 .DELETE_ON_ERROR:
 # The TSan objects are only prerequisites of pattern rules; without this make
 # deletes them as intermediates and rebuilds them every time.

@@ -12,6 +12,8 @@
 #ifndef KIT_H
 #define KIT_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -57,6 +59,42 @@ unsigned long kit_scen_seed(void);
 /* kit_scen_repeat - how many in-process rounds a case should run:
  * KIT_ROUNDS from the environment, else `dflt`. */
 int kit_scen_repeat(int dflt);
+
+/* ---- kit_io.c (tests and scenarios) ------------------------------------- */
+
+/* kit_read_full - read until `len` bytes, end of file, or `timeout` s.
+ * Returns the bytes read (short only at EOF or, if some came, at the
+ * deadline), -ETIMEDOUT if none came in time, or -errno. */
+ssize_t kit_read_full(int fd, void *buf, size_t len, double timeout);
+
+/* kit_write_full - write all `len` bytes (retrying EINTR and short
+ * writes).  Returns 0 or -errno (-EPIPE: the reader is gone). */
+int kit_write_full(int fd, const void *buf, size_t len);
+
+/* kit_tcp_connect - a close-on-exec TCP socket connected to
+ * 127.0.0.1:port.  Returns the fd (caller closes) or -errno. */
+int kit_tcp_connect(int port);
+
+/* kit_wait_until - poll pred(arg) every 2 ms until it is true or
+ * `timeout` s pass; returns its last value.  Only for states no event
+ * announces (a zombie in /proc); everything else waits on the event. */
+bool kit_wait_until(bool (*pred)(void *arg), void *arg, double timeout);
+
+/* ---- kit_gate.c (scenarios) ---------------------------------------------- */
+
+/* A start gate: kit_gate_wait returns in all N threads at once.  A spin
+ * gate natively (N <= cores), a barrier under Valgrind. */
+struct kit_gate {
+    atomic_uint arrived;
+    atomic_int open;
+    unsigned n;
+    bool use_barrier;
+    pthread_barrier_t barrier;
+};
+
+void kit_gate_init(struct kit_gate *g, unsigned n);
+void kit_gate_wait(struct kit_gate *g);
+void kit_gate_destroy(struct kit_gate *g);
 
 /* ---- kit_noise.c (scenarios, ordering build only) --------------------- */
 

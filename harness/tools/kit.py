@@ -413,6 +413,7 @@ if __name__ == "__main__":
     sys.dont_write_bytecode = True
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from selftest import cmd_selftest, cmd_grade, cmd_doctor
+    from bench import cmd_bench
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="cmd", required=True)
     c = sub.add_parser("check")
@@ -421,7 +422,9 @@ if __name__ == "__main__":
     g = sub.add_parser("grade")
     g.add_argument("--submissions", required=True)
     sub.add_parser("doctor")
+    sub.add_parser("bench")
     a = parser.parse_args()
     os.chdir(ROOT)
-    handler = {"check": cmd_check, "selftest": cmd_selftest, "grade": cmd_grade, "doctor": cmd_doctor}[a.cmd]
+    handler = {"check": cmd_check, "selftest": cmd_selftest, "grade": cmd_grade, "doctor": cmd_doctor,
+               "bench": cmd_bench}[a.cmd]
     sys.exit(handler(a))
