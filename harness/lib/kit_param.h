@@ -8,6 +8,9 @@
  * stack dump is printed before Criterion's own timeout kills the worker. */
 #define KIT_WATCHDOG_FRACTION 0.75
 
+/* KIT_WATCHDOG_S in the environment replaces the computed watchdog; the
+ * self-test sets it for mutant runs only (harness/tools/selftest.py). */
+
 /* Watchdog when a suite declares no .timeout (R33 forbids that). */
 #define KIT_WATCHDOG_DEFAULT_S 20.0
 

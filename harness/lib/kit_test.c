@@ -81,6 +81,12 @@ static double
 watchdog_seconds(void)
 {
     const struct criterion_test_extra_data *d = NULL;
+    const char *over = getenv("KIT_WATCHDOG_S");
+
+    /* The self-test shortens it for mutants, which are expected to hang;
+     * a correct solution always runs with the full one. */
+    if (over && atof(over) > 0)
+        return atof(over);
 
     if (criterion_current_test && criterion_current_test->data &&
         criterion_current_test->data->timeout > 0)

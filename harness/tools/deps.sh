@@ -12,10 +12,12 @@ set -euo pipefail
 #   pkg-config patch          build flags; applying mutants to a copy of a solution
 #   portaudio19-dev libsndfile1-dev alsa-utils libasound2-plugins   the recorder lab (05)
 #   python3 python3-greenlet python3-gevent   the runner and the Python side-by-side comparisons
+#   libssl-dev                HMAC-SHA256 for the authenticated manager over TCP (lab 04)
+#   gnuplot-nox               the plots of make bench and lab 13
 #   procps psmisc             ps/pgrep for humans reading a failure
 PKGS=(build-essential clang libcriterion-dev valgrind libc6-dbg gdb libtsan2
       pkg-config patch portaudio19-dev libsndfile1-dev alsa-utils libasound2-plugins
-      python3 python3-greenlet python3-gevent procps psmisc)
+      python3 python3-greenlet python3-gevent libssl-dev gnuplot-nox procps psmisc)
 
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "deps: no apt-get here. Install the equivalents of: ${PKGS[*]}" >&2
