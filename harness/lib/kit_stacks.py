@@ -31,6 +31,20 @@ def mutex_wait(frame):
         return None
 
 
+COND_FRAMES = ("___pthread_cond_wait", "__pthread_cond_wait_common",
+               "___pthread_cond_timedwait", "___pthread_cond_clockwait")
+
+
+def cond_wait(frame):
+    """The condition variable this wait frame sleeps on, by name if it has one."""
+    try:
+        c = frame.read_var("cond")
+        text = str(c)
+        return text.split(" ", 1)[1] if "<" in text else text
+    except (gdb.error, ValueError, RuntimeError):
+        return None
+
+
 def describe(thread):
     thread.switch()
     frame = gdb.newest_frame()
@@ -43,6 +57,10 @@ def describe(thread):
             blocked = name
             if name in LOCK_FRAMES:
                 waits = mutex_wait(frame)
+            elif name in COND_FRAMES:
+                cond = cond_wait(frame)
+                if cond:
+                    blocked = "%s on cond %s" % (name, cond)
         sal = frame.find_sal()
         if user is None and sal.symtab is not None \
                 and not sal.symtab.filename.startswith(SYSTEM_DIRS):
