@@ -34,6 +34,9 @@
 #define KIT_VALGRIND_TIMEOUT_S 60.0
 #define KIT_TSAN_TIMEOUT_S 30.0
 
+/* Suppression files read from harness/supp/ (one per library). */
+#define KIT_MAX_SUPP_FILES 8
+
 /* Seeds listed in an ordering failure message. */
 #define KIT_MAX_SEEDS_SHOWN 8
 

@@ -288,6 +288,28 @@ prepare_dir(const char *dir)
     return system(cmd) == 0 ? 0 : -EIO;
 }
 
+/* add_suppressions - one --suppressions= per harness/supp/NAME.supp file
+ * (each library's noise in its own file, with its reasons). */
+static int
+add_suppressions(char store[][PATH_MAX], int s, int max, char **argv, int n)
+{
+    DIR *d = opendir(KIT_SUPP_DIR);
+    struct dirent *e;
+
+    if (d == NULL)
+        return n;
+    while ((e = readdir(d)) != NULL && s < max) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 5, ".supp") != 0)
+            continue;
+        snprintf(store[s], PATH_MAX, "--suppressions=%s/%s", KIT_SUPP_DIR,
+                 e->d_name);
+        argv[n++] = store[s++];
+    }
+    closedir(d);
+    return n;
+}
+
 /* build_argv - the command line for `tool`; strings live in `store`. */
 static void
 build_argv(enum kit_tool tool, const char *prog, const char *arg,
@@ -306,9 +328,7 @@ build_argv(enum kit_tool tool, const char *prog, const char *arg,
         argv[n++] = "--trace-children=yes";
         argv[n++] = "--trace-children-skip=/bin/*,/usr/bin/*";
         argv[n++] = "--child-silent-after-fork=no";
-        snprintf(store[s], PATH_MAX, "--suppressions=%s/valgrind.supp",
-                 KIT_SUPP_DIR);
-        argv[n++] = store[s++];
+        n = add_suppressions(store, s, KIT_MAX_SUPP_FILES + s, argv, n);
         if (tool == KIT_MEMCHECK) {
             argv[n++] = "--leak-check=full";
             argv[n++] = "--show-leak-kinds=definite,indirect";
@@ -359,7 +379,7 @@ make_repro(enum kit_tool tool, const char *prog, const char *arg,
             seed = env[i];
     if (is_valgrind(tool))
         snprintf(r->repro, sizeof(r->repro),
-                 "valgrind --tool=%s --suppressions=harness/supp/valgrind.supp %s %s",
+                 "valgrind --tool=%s --suppressions=harness/supp/valgrind.supp %s %s  (+ the other harness/supp/*.supp)",
                  kit_tool_name(tool), kit_rel(prog), arg);
     else
         snprintf(r->repro, sizeof(r->repro), "%s%s%s %s", seed,
@@ -374,8 +394,8 @@ kit_tool_run(enum kit_tool tool, const char *scen, const char *arg,
                                          [KIT_NOISE] = ".noise"};
     char prog[PATH_MAX];
     char log[PATH_MAX + 16];
-    char store[4][PATH_MAX];
-    char *argv[20];
+    char store[KIT_MAX_SUPP_FILES + 2][PATH_MAX];
+    char *argv[KIT_MAX_SUPP_FILES + 20];
     char *envv[16];
     char tsan_opts[PATH_MAX + 128];
     int err;
