@@ -349,7 +349,7 @@ tool_env(enum kit_tool tool, const char *dir, char *const extra[],
 
     if (tool == KIT_TSAN) {
         snprintf(tsan_opts, len,
-                 "TSAN_OPTIONS=log_path=%s/tsan exitcode=66 halt_on_error=0 second_deadlock_stack=1 suppressions=%s/tsan.supp",
+                 "TSAN_OPTIONS=log_path=%s/tsan exitcode=66 halt_on_error=0 second_deadlock_stack=1 suppressions=%s/tsan-suppressions.txt",
                  dir, KIT_SUPP_DIR);
         env[n++] = tsan_opts;
     }
