@@ -96,6 +96,24 @@ void kit_gate_init(struct kit_gate *g, unsigned n);
 void kit_gate_wait(struct kit_gate *g);
 void kit_gate_destroy(struct kit_gate *g);
 
+/* ---- kit_hold.c (tests and scenarios) ----------------------------------- */
+
+/* A hold: workers call kit_hold_arrive and stay parked until the test
+ * calls kit_hold_release; kit_hold_wait_ready waits until n have arrived.
+ * (Waits have no timeout: the test's watchdog covers them.) */
+struct kit_hold {
+    pthread_mutex_t mu; /* guards ready and go */
+    pthread_cond_t cv;  /* broadcast on every change */
+    int ready;
+    bool go;
+};
+
+void kit_hold_init(struct kit_hold *h);
+void kit_hold_arrive(struct kit_hold *h);
+void kit_hold_wait_ready(struct kit_hold *h, int n);
+void kit_hold_release(struct kit_hold *h);
+void kit_hold_destroy(struct kit_hold *h);
+
 /* ---- kit_noise.c (scenarios, ordering build only) --------------------- */
 
 /*

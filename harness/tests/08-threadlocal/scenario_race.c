@@ -35,60 +35,6 @@
 /* Threads in the unread case. */
 #define NUNREAD 4
 
-/* A hold: workers arrive and wait; main waits for them, then lets them
- * go. */
-struct hold {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int ready;
-    bool go;
-};
-
-static void
-hold_init(struct hold *h)
-{
-    pthread_mutex_init(&h->mu, NULL);
-    pthread_cond_init(&h->cv, NULL);
-    h->ready = 0;
-    h->go = false;
-}
-
-static void
-hold_arrive(struct hold *h)
-{
-    pthread_mutex_lock(&h->mu);
-    h->ready++;
-    pthread_cond_broadcast(&h->cv);
-    while (!h->go)
-        pthread_cond_wait(&h->cv, &h->mu);
-    pthread_mutex_unlock(&h->mu);
-}
-
-static void
-hold_wait_ready(struct hold *h, int n)
-{
-    pthread_mutex_lock(&h->mu);
-    while (h->ready < n)
-        pthread_cond_wait(&h->cv, &h->mu);
-    pthread_mutex_unlock(&h->mu);
-}
-
-static void
-hold_release(struct hold *h)
-{
-    pthread_mutex_lock(&h->mu);
-    h->go = true;
-    pthread_cond_broadcast(&h->cv);
-    pthread_mutex_unlock(&h->mu);
-}
-
-static void
-hold_destroy(struct hold *h)
-{
-    pthread_cond_destroy(&h->cv);
-    pthread_mutex_destroy(&h->mu);
-}
-
 /* heap_int - a malloc'd int holding v, or the scenario fails. */
 static int *
 heap_int(int v)
@@ -121,7 +67,7 @@ struct shared {
     struct local *kept;         /* freed after they exited */
     struct conn_db *db;
     struct kit_gate gate;
-    struct hold hold;
+    struct kit_hold hold;
 };
 
 struct worker {
@@ -187,7 +133,7 @@ all_worker(void *arg)
     use_locals(w->sh, w->id);
     use_context(w->id);
     use_conn(w->sh, w->id);
-    hold_arrive(&w->sh->hold);
+    kit_hold_arrive(&w->sh->hold);
     /* Only now, when both threads are past their map calls: an earlier
      * leave (which frees a student under live_mu) would order one
      * thread's map calls before the other's for the race detectors. */
@@ -211,20 +157,20 @@ all_round(void)
     kit_scen_require_impl(conn_db_new(&sh.db), "conn_db_new", "08-D");
     kit_scen_check(sh.db != NULL, "conn_db_new failed");
     kit_gate_init(&sh.gate, 2);
-    hold_init(&sh.hold);
+    kit_hold_init(&sh.hold);
     for (i = 0; i < 2; i++) {
         w[i] = (struct worker){ .sh = &sh, .id = i };
         kit_scen_check(pthread_create(&t[i], NULL, all_worker, &w[i]) == 0, "pthread_create failed");
     }
-    hold_wait_ready(&sh.hold, 2);
+    kit_hold_wait_ready(&sh.hold, 2);
     local_free(sh.held);        /* both threads still hold values in it */
-    hold_release(&sh.hold);
+    kit_hold_release(&sh.hold);
     for (i = 0; i < 2; i++)
         pthread_join(t[i], NULL);
     kit_scen_check(conn_stats(sh.db, &st) == 0 && st.opens == 2 && st.closes == 2, "conn_stats after both threads exited: opens %lu closes %lu, expected 2 and 2", st.opens, st.closes);
     local_free(sh.kept);
     conn_db_free(sh.db);
-    hold_destroy(&sh.hold);
+    kit_hold_destroy(&sh.hold);
     kit_gate_destroy(&sh.gate);
 }
 
@@ -250,7 +196,7 @@ case_all(void)
 
 struct setter {
     struct local *l;
-    struct hold *hold;          /* NULL: exit at once */
+    struct kit_hold *hold;          /* NULL: exit at once */
     int id;
 };
 
@@ -263,13 +209,13 @@ setter_main(void *arg)
     set_heap(s->l, "b", s->id);
     set_heap(s->l, "a", s->id + 1);     /* replaces: the first a is freed */
     if (s->hold != NULL)
-        hold_arrive(s->hold);
+        kit_hold_arrive(s->hold);
     return NULL;
 }
 
 /* run_setters - NUNREAD setters on l; with hold, free l while they wait. */
 static void
-run_setters(struct local *l, struct hold *hold)
+run_setters(struct local *l, struct kit_hold *hold)
 {
     struct setter s[NUNREAD];
     pthread_t t[NUNREAD];
@@ -280,9 +226,9 @@ run_setters(struct local *l, struct hold *hold)
         kit_scen_check(pthread_create(&t[i], NULL, setter_main, &s[i]) == 0, "pthread_create failed");
     }
     if (hold != NULL) {
-        hold_wait_ready(hold, NUNREAD);
+        kit_hold_wait_ready(hold, NUNREAD);
         local_free(l);
-        hold_release(hold);
+        kit_hold_release(hold);
     }
     for (i = 0; i < NUNREAD; i++)
         pthread_join(t[i], NULL);
@@ -292,7 +238,7 @@ static void
 case_unread(void)
 {
     struct local *l = NULL;
-    struct hold hold;
+    struct kit_hold hold;
     int err = local_new(&l);
 
     kit_scen_require_impl(err, "local_new", "08-A");
@@ -300,9 +246,9 @@ case_unread(void)
     run_setters(l, NULL);       /* they exit holding values */
     local_free(l);
     kit_scen_check(local_new(&l) == 0, "local_new failed");
-    hold_init(&hold);
+    kit_hold_init(&hold);
     run_setters(l, &hold);      /* freed while they hold values */
-    hold_destroy(&hold);
+    kit_hold_destroy(&hold);
 }
 
 int

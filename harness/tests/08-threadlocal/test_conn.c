@@ -21,60 +21,6 @@ TestSuite(conn, .timeout = 20);
 #define NWORKERS 4
 #define GETS 3
 
-/* A hold: workers arrive and wait; the test waits for them, then lets
- * them go. */
-struct hold {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int ready;
-    bool go;
-};
-
-static void
-hold_init(struct hold *h)
-{
-    pthread_mutex_init(&h->mu, NULL);
-    pthread_cond_init(&h->cv, NULL);
-    h->ready = 0;
-    h->go = false;
-}
-
-static void
-hold_arrive(struct hold *h)
-{
-    pthread_mutex_lock(&h->mu);
-    h->ready++;
-    pthread_cond_broadcast(&h->cv);
-    while (!h->go)
-        pthread_cond_wait(&h->cv, &h->mu);
-    pthread_mutex_unlock(&h->mu);
-}
-
-static void
-hold_wait_ready(struct hold *h, int n)
-{
-    pthread_mutex_lock(&h->mu);
-    while (h->ready < n)
-        pthread_cond_wait(&h->cv, &h->mu);
-    pthread_mutex_unlock(&h->mu);
-}
-
-static void
-hold_release(struct hold *h)
-{
-    pthread_mutex_lock(&h->mu);
-    h->go = true;
-    pthread_cond_broadcast(&h->cv);
-    pthread_mutex_unlock(&h->mu);
-}
-
-static void
-hold_destroy(struct hold *h)
-{
-    pthread_cond_destroy(&h->cv);
-    pthread_mutex_destroy(&h->mu);
-}
-
 static struct conn_db *
 new_db(void)
 {
@@ -109,7 +55,7 @@ start(void *(*fn)(void *), void *arg)
 /* What a worker did, checked by the test after the join. */
 struct user {
     struct conn_db *db;
-    struct hold *h;             /* NULL: do not wait */
+    struct kit_hold *h;             /* NULL: do not wait */
     int get_err;
     bool same;                  /* every get gave the first connection */
     struct conn *c;
@@ -136,7 +82,7 @@ user_main(void *arg)
     if (u->get_err == 0)
         u->query_err = conn_query(c, "select 1", u->reply, sizeof(u->reply));
     if (u->h != NULL)
-        hold_arrive(u->h);
+        kit_hold_arrive(u->h);
     return NULL;
 }
 
@@ -255,23 +201,23 @@ KIT_TEST(conn, close_then_get_opens_a_new_connection)
 KIT_TEST(conn, db_free_closes_connections_that_live_threads_hold)
 {
     struct conn_db *db = new_db();
-    struct hold h;
+    struct kit_hold h;
     struct user u[NWORKERS];
     pthread_t t[NWORKERS];
     int fds_before = kit_fd_count();
     int i;
 
-    hold_init(&h);
+    kit_hold_init(&h);
     for (i = 0; i < NWORKERS; i++) {
         u[i] = (struct user){ .db = db, .h = &h };
         t[i] = start(user_main, &u[i]);
     }
-    hold_wait_ready(&h, NWORKERS);
+    kit_hold_wait_ready(&h, NWORKERS);
     kit_require_impl(u[0].get_err, "conn_get", "08-D");
     conn_db_free(db);
     cr_expect(eq(int, kit_fd_count(), fds_before), "open fds after conn_db_free while %d workers still held connections: expected %d, got %d (each open connection is 2 fds). See docs/08-threadlocal.md#free-while-held", NWORKERS, fds_before, kit_fd_count());
-    hold_release(&h);
+    kit_hold_release(&h);
     for (i = 0; i < NWORKERS; i++)
         pthread_join(t[i], NULL);
-    hold_destroy(&h);
+    kit_hold_destroy(&h);
 }

@@ -22,60 +22,6 @@ TestSuite(context, .timeout = 20);
 
 /* ---- helpers -------------------------------------------------------- */
 
-/* A hold: workers arrive and wait; the test waits for them, then lets
- * them go. */
-struct hold {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int ready;
-    bool go;
-};
-
-static void
-hold_init(struct hold *h)
-{
-    pthread_mutex_init(&h->mu, NULL);
-    pthread_cond_init(&h->cv, NULL);
-    h->ready = 0;
-    h->go = false;
-}
-
-static void
-hold_arrive(struct hold *h)
-{
-    pthread_mutex_lock(&h->mu);
-    h->ready++;
-    pthread_cond_broadcast(&h->cv);
-    while (!h->go)
-        pthread_cond_wait(&h->cv, &h->mu);
-    pthread_mutex_unlock(&h->mu);
-}
-
-static void
-hold_wait_ready(struct hold *h, int n)
-{
-    pthread_mutex_lock(&h->mu);
-    while (h->ready < n)
-        pthread_cond_wait(&h->cv, &h->mu);
-    pthread_mutex_unlock(&h->mu);
-}
-
-static void
-hold_release(struct hold *h)
-{
-    pthread_mutex_lock(&h->mu);
-    h->go = true;
-    pthread_cond_broadcast(&h->cv);
-    pthread_mutex_unlock(&h->mu);
-}
-
-static void
-hold_destroy(struct hold *h)
-{
-    pthread_cond_destroy(&h->cv);
-    pthread_mutex_destroy(&h->mu);
-}
-
 static void
 setup(void)
 {
@@ -98,7 +44,7 @@ start(void *(*fn)(void *), void *arg)
 /* What a worker thread saw, checked by the test after the join. */
 struct seen {
     char name[CONTEXT_NAME_MAX];        /* the name it entered */
-    struct hold *h;                     /* NULL: do not wait */
+    struct kit_hold *h;                     /* NULL: do not wait */
     bool map;                           /* use ctxmap_* instead */
     bool leave;                         /* leave before returning */
     int enter_err;
@@ -116,7 +62,7 @@ worker(void *arg)
 
     s->enter_err = s->map ? ctxmap_enter(s->name) : context_enter(s->name);
     if (s->h != NULL)
-        hold_arrive(s->h);
+        kit_hold_arrive(s->h);
     for (int i = 0; i < WORKS; i++)
         s->work_err = s->map ? ctxmap_work() : context_work();
     s->steps = s->map ? ctxmap_steps() : context_steps();
@@ -134,21 +80,21 @@ worker(void *arg)
 static void
 run_workers(struct seen *s, bool map, bool leave)
 {
-    struct hold h;
+    struct kit_hold h;
     pthread_t t[NWORKERS];
     int i;
 
-    hold_init(&h);
+    kit_hold_init(&h);
     for (i = 0; i < NWORKERS; i++) {
         s[i] = (struct seen){ .h = &h, .map = map, .leave = leave };
         snprintf(s[i].name, sizeof(s[i].name), "Student-%d", i);
         t[i] = start(worker, &s[i]);
     }
-    hold_wait_ready(&h, NWORKERS);
-    hold_release(&h);
+    kit_hold_wait_ready(&h, NWORKERS);
+    kit_hold_release(&h);
     for (i = 0; i < NWORKERS; i++)
         pthread_join(t[i], NULL);
-    hold_destroy(&h);
+    kit_hold_destroy(&h);
 }
 
 /* check_workers - each worker saw its own name and exactly its steps. */
@@ -267,24 +213,24 @@ KIT_TEST(context, leave_frees_the_student)
 /* Catches: the stub.  teardown is local_free. */
 KIT_TEST(context, teardown_frees_students_other_threads_still_hold)
 {
-    struct hold h;
+    struct kit_hold h;
     struct seen s = { .name = "Carol" };
     pthread_t t;
     int before = context_live();
 
     setup();
-    hold_init(&h);
+    kit_hold_init(&h);
     s.h = &h;
     t = start(worker, &s);
-    hold_wait_ready(&h, 1);
+    kit_hold_wait_ready(&h, 1);
     kit_require_impl(s.enter_err, "context_enter", "08-B");
     context_teardown();
     cr_expect(eq(int, context_live() - before, 0), "students alive after context_teardown while a worker still held one: expected 0, got %d. See docs/08-threadlocal.md#free-while-held", context_live() - before);
     s.map = true;   /* the school is gone: the worker's rest uses the map */
-    hold_release(&h);
+    kit_hold_release(&h);
     pthread_join(t, NULL);
     ctxmap_clear();
-    hold_destroy(&h);
+    kit_hold_destroy(&h);
 }
 
 /* Catches: the stub. */

@@ -28,62 +28,6 @@ TestSuite(local, .timeout = 20);
 
 /* ---- helpers -------------------------------------------------------- */
 
-/* A hold: workers arrive and wait; the test waits for them, then lets
- * them go. */
-struct hold {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int ready;
-    bool go;
-};
-
-static void
-hold_init(struct hold *h)
-{
-    pthread_mutex_init(&h->mu, NULL);
-    pthread_cond_init(&h->cv, NULL);
-    h->ready = 0;
-    h->go = false;
-}
-
-/* hold_arrive - count the caller as ready and block until released. */
-static void
-hold_arrive(struct hold *h)
-{
-    pthread_mutex_lock(&h->mu);
-    h->ready++;
-    pthread_cond_broadcast(&h->cv);
-    while (!h->go)
-        pthread_cond_wait(&h->cv, &h->mu);
-    pthread_mutex_unlock(&h->mu);
-}
-
-/* hold_wait_ready - block until n workers have arrived. */
-static void
-hold_wait_ready(struct hold *h, int n)
-{
-    pthread_mutex_lock(&h->mu);
-    while (h->ready < n)
-        pthread_cond_wait(&h->cv, &h->mu);
-    pthread_mutex_unlock(&h->mu);
-}
-
-static void
-hold_release(struct hold *h)
-{
-    pthread_mutex_lock(&h->mu);
-    h->go = true;
-    pthread_cond_broadcast(&h->cv);
-    pthread_mutex_unlock(&h->mu);
-}
-
-static void
-hold_destroy(struct hold *h)
-{
-    pthread_cond_destroy(&h->cv);
-    pthread_mutex_destroy(&h->mu);
-}
-
 /* A value whose destructor records how often and on which thread it
  * ran.  rec_mu guards freed and freed_by of every record. */
 struct rec {
@@ -308,7 +252,7 @@ KIT_TEST(local, worker_does_not_see_main_values_and_main_keeps_its_own)
 /* A worker that sets `name` to its rec, then waits on the hold. */
 struct holder {
     struct local *l;
-    struct hold *h;
+    struct kit_hold *h;
     struct rec r;
     int set_err;
 };
@@ -320,7 +264,7 @@ holder_main(void *arg)
 
     w->r.owner = pthread_self();
     w->set_err = local_set(w->l, "v", &w->r, rec_dtor);
-    hold_arrive(w->h);
+    kit_hold_arrive(w->h);
     return NULL;
 }
 
@@ -328,11 +272,11 @@ holder_main(void *arg)
  * with nobody).  Mirrors TLS-07. */
 KIT_TEST(local, value_dtor_runs_on_its_thread_when_the_thread_exits)
 {
-    struct hold h;
+    struct kit_hold h;
     struct holder w = { .l = new_local(), .h = &h };
 
-    hold_init(&h);
-    hold_release(&h);
+    kit_hold_init(&h);
+    kit_hold_release(&h);
     pthread_join(start(holder_main, &w), NULL);
     kit_require_impl(w.set_err, "local_set", "08-A");
     cr_assert(eq(int, w.set_err, 0), "local_set in the worker: expected 0, got %s. See docs/08-threadlocal.md#destructors", kit_errname(w.set_err));
@@ -340,66 +284,66 @@ KIT_TEST(local, value_dtor_runs_on_its_thread_when_the_thread_exits)
     cr_expect(rec_freed_by_owner(&w.r), "the worker's value was released on another thread: the dtor must run in the exiting thread. See docs/08-threadlocal.md#destructors");
     local_free(w.l);
     cr_expect(eq(int, rec_freed(&w.r), 1), "dtor calls after local_free: expected still 1, got %d. See docs/08-threadlocal.md#destructors", rec_freed(&w.r));
-    hold_destroy(&h);
+    kit_hold_destroy(&h);
 }
 
 /* Catches: exit_frees_head_slot.patch (an exiting thread releases the
  * values of the slot at the head of the list, another thread's). */
 KIT_TEST(local, an_exiting_thread_releases_only_its_own_values)
 {
-    struct hold ha;
-    struct hold hb;
+    struct kit_hold ha;
+    struct kit_hold hb;
     struct local *l = new_local();
     struct holder a = { .l = l, .h = &ha };
     struct holder b = { .l = l, .h = &hb };
     pthread_t ta;
     pthread_t tb;
 
-    hold_init(&ha);
-    hold_init(&hb);
+    kit_hold_init(&ha);
+    kit_hold_init(&hb);
     ta = start(holder_main, &a);
-    hold_wait_ready(&ha, 1);    /* a's slot first, then b's */
+    kit_hold_wait_ready(&ha, 1);    /* a's slot first, then b's */
     tb = start(holder_main, &b);
-    hold_wait_ready(&hb, 1);
+    kit_hold_wait_ready(&hb, 1);
     kit_require_impl(a.set_err, "local_set", "08-A");
-    hold_release(&ha);
+    kit_hold_release(&ha);
     pthread_join(ta, NULL);
     cr_expect(eq(int, rec_freed(&a.r), 1), "dtor calls on A's value after A exited: expected 1, got %d. See docs/08-threadlocal.md#destructors", rec_freed(&a.r));
     cr_expect(eq(int, rec_freed(&b.r), 0), "dtor calls on B's value after A (not B) exited: expected 0 (B is alive and still holds it), got %d. See docs/08-threadlocal.md#destructors", rec_freed(&b.r));
-    hold_release(&hb);
+    kit_hold_release(&hb);
     pthread_join(tb, NULL);
     cr_expect(rec_freed_by_owner(&b.r), "B's value was not released by B at its exit (freed %d times). See docs/08-threadlocal.md#destructors", rec_freed(&b.r));
     local_free(l);
-    hold_destroy(&ha);
-    hold_destroy(&hb);
+    kit_hold_destroy(&ha);
+    kit_hold_destroy(&hb);
 }
 
 /* Catches: free_forgets_others.patch (local_free releases only the
  * caller's values; the others die late, at their threads' exits). */
 KIT_TEST(local, free_releases_values_other_threads_still_hold)
 {
-    struct hold h;
+    struct kit_hold h;
     struct local *l = new_local();
     struct holder w[NWORKERS];
     pthread_t t[NWORKERS];
     int i;
 
-    hold_init(&h);
+    kit_hold_init(&h);
     for (i = 0; i < NWORKERS; i++) {
         w[i] = (struct holder){ .l = l, .h = &h };
         t[i] = start(holder_main, &w[i]);
     }
-    hold_wait_ready(&h, NWORKERS);
+    kit_hold_wait_ready(&h, NWORKERS);
     kit_require_impl(w[0].set_err, "local_set", "08-A");
     local_free(l);
     for (i = 0; i < NWORKERS; i++)
         cr_expect(eq(int, rec_freed(&w[i].r), 1), "worker %d's value after local_free (the worker still alive): expected 1 dtor call (free releases every thread's values), got %d. See docs/08-threadlocal.md#free-while-held", i, rec_freed(&w[i].r));
-    hold_release(&h);
+    kit_hold_release(&h);
     for (i = 0; i < NWORKERS; i++)
         pthread_join(t[i], NULL);
     for (i = 0; i < NWORKERS; i++)
         cr_expect(eq(int, rec_freed(&w[i].r), 1), "worker %d's value after it exited: expected still 1 dtor call, got %d (released twice?). See docs/08-threadlocal.md#free-while-held", i, rec_freed(&w[i].r));
-    hold_destroy(&h);
+    kit_hold_destroy(&h);
 }
 
 /* Catches: no_key_delete.patch (each object leaks its pthread key, and
