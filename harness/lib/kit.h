@@ -154,6 +154,14 @@ struct kit_exit {
 int kit_spawn(char *const argv[], char *const env[], const char *log_path,
               double timeout, struct kit_exit *out);
 
+/* ---- kit_stackdump.c (tests and scenarios) -------------------------------- */
+
+/* kit_dump_stacks - print every thread of `pid` (gdb batch + the kit's
+ * lock-graph script, or vgdb under Valgrind) into fd `out_fd`: one line
+ * per thread with the mutex (and its owner) or cond it waits on, the
+ * wait-for cycle if any, then full backtraces.  Returns 0 or -errno. */
+int kit_dump_stacks(pid_t pid, int out_fd);
+
 /* ---- kit_tool.c (tests): Valgrind and TSan runs ----------------------- */
 
 enum kit_tool {
@@ -323,8 +331,5 @@ int kit_fd_count(void);
 void kit_watchdog_start(double seconds);
 void kit_watchdog_stop(void);
 
-/* kit_dump_stacks - print every thread of `pid` (gdb batch + the kit's
- * lock-graph script) into fd `out_fd`.  Returns 0 or -errno. */
-int kit_dump_stacks(pid_t pid, int out_fd);
 
 #endif /* KIT_H */

@@ -9,6 +9,7 @@
 import gdb
 
 SYSTEM_DIRS = ("./", "../")          # glibc's own sources are relative
+HARNESS_FILES = ("kit_noise.c",)     # the noise wrappers sit between the user and libc
 LOCK_FRAMES = ("___pthread_mutex_lock", "__pthread_mutex_lock",
                "pthread_mutex_lock", "__pthread_mutex_lock_full",
                "___pthread_mutex_timedlock", "__pthread_mutex_clocklock_common")
@@ -63,7 +64,8 @@ def describe(thread):
                     blocked = "%s on cond %s" % (name, cond)
         sal = frame.find_sal()
         if user is None and sal.symtab is not None \
-                and not sal.symtab.filename.startswith(SYSTEM_DIRS):
+                and not sal.symtab.filename.startswith(SYSTEM_DIRS) \
+                and not sal.symtab.filename.endswith(HARNESS_FILES):
             user = "%s() at %s:%d" % (name, sal.symtab.filename, sal.line)
         frame = frame.older()
     return user or "(no frame with source)", blocked, waits
