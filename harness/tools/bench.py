@@ -76,7 +76,18 @@ def cmd_bench(args):
                              "c": m["value"], "python": py.get(metric, {}).get("value"),
                              "ratio": ratio(m, py.get(metric))})
     write(rows, time.time() - t0)
+    plot(labs)
     return 0
+
+
+def plot(labs):
+    """A lab may draw its figures from build/bench/bench.json:
+    harness/bench/NN-topic/plot.py (gnuplot underneath) writes docs/img/."""
+    for lab in labs:
+        script = os.path.join("harness", "bench", lab, "plot.py")
+        if os.path.exists(script):
+            p = subprocess.run([sys.executable, script], cwd=kit.ROOT, timeout=BENCH_TIMEOUT_S)
+            print("bench: %s %s" % (script, "drew its plot" if p.returncode == 0 else "failed"))
 
 
 def write(rows, seconds):
