@@ -31,7 +31,8 @@ CRITERION_FLAGS := $(shell pkg-config --cflags --libs criterion 2>/dev/null || e
 # Extra libraries a lab needs (PortAudio, libsndfile, ...) are listed in
 # labs/NN-topic/lab.libs, one pkg-config name per word.
 LAB_PKGS := $(shell cat labs/$(LAB)/lab.libs 2>/dev/null)
-LAB_LIBS := $(if $(LAB_PKGS),$(shell pkg-config --cflags --libs $(LAB_PKGS)))
+LAB_CFLAGS := $(if $(LAB_PKGS),$(shell pkg-config --cflags $(LAB_PKGS)))
+LAB_LIBS := $(if $(LAB_PKGS),$(shell pkg-config --libs $(LAB_PKGS)))
 
 # The wrapped calls: every place a schedule can turn (kit_noise.c).
 NOISE_CALLS := pthread_mutex_lock pthread_mutex_unlock pthread_mutex_timedlock \
@@ -63,36 +64,36 @@ LAB_HDRS := $(wildcard labs/$(LAB)/*.h) harness/lab.mk
 all: $(OUT)/obj $(if $(TEST_SRCS),$(OUT)/tests) $(SCENS) $(SCENS:=.tsan) $(SCENS:=.noise) $(DEMOS)
 
 $(OUT)/obj/%.o: $(SRC)/%.c $(LAB_HDRS) | $(OUT)/obj
-	$(CC) $(CFLAGS_COMMON) $(LAB_LIBS) -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) $(LAB_CFLAGS) -c $< -o $@
 
 $(OUT)/tsan/%.o: $(SRC)/%.c $(LAB_HDRS) | $(OUT)/tsan
-	$(CC) $(CFLAGS_COMMON) $(LAB_LIBS) -fsanitize=thread -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) $(LAB_CFLAGS) -fsanitize=thread -c $< -o $@
 
 $(OUT)/tests: $(TEST_SRCS) $(LAB_OBJS) $(KIT)/libkit.a $(KIT_HDRS) $(LAB_HDRS) | $(OUT)/obj
-	$(CC) $(CFLAGS_COMMON) $(TEST_SRCS) $(LAB_OBJS) $(KIT)/libkit.a \
+	$(CC) $(CFLAGS_COMMON) $(LAB_CFLAGS) $(TEST_SRCS) $(LAB_OBJS) $(KIT)/libkit.a \
 	    $(CRITERION_FLAGS) $(LAB_LIBS) $(LDLIBS_COMMON) -o $@
 
 $(OUT)/scenario_%: harness/tests/$(LAB)/scenario_%.c $(LAB_OBJS) $(KIT)/libkit.a $(KIT_HDRS) $(LAB_HDRS) | $(OUT)/obj
-	$(CC) $(CFLAGS_COMMON) $< $(LAB_OBJS) $(KIT)/libkit.a $(LAB_LIBS) $(LDLIBS_COMMON) -o $@
+	$(CC) $(CFLAGS_COMMON) $(LAB_CFLAGS) $< $(LAB_OBJS) $(KIT)/libkit.a $(LAB_LIBS) $(LDLIBS_COMMON) -o $@
 
 $(OUT)/scenario_%.tsan: harness/tests/$(LAB)/scenario_%.c $(TSAN_OBJS) $(KIT)/libkit.a $(KIT_HDRS) $(LAB_HDRS) | $(OUT)/obj
-	$(CC) $(CFLAGS_COMMON) -fsanitize=thread $< $(TSAN_OBJS) $(KIT)/libkit.a \
+	$(CC) $(CFLAGS_COMMON) $(LAB_CFLAGS) -fsanitize=thread $< $(TSAN_OBJS) $(KIT)/libkit.a \
 	    $(LAB_LIBS) $(LDLIBS_COMMON) -o $@
 
 $(OUT)/scenario_%.noise: harness/tests/$(LAB)/scenario_%.c $(LAB_OBJS) $(KIT)/libkit.a $(KIT)/kit_noise.o $(KIT_HDRS) $(LAB_HDRS) | $(OUT)/obj
-	$(CC) $(CFLAGS_COMMON) $< $(LAB_OBJS) $(KIT)/kit_noise.o $(KIT)/libkit.a \
+	$(CC) $(CFLAGS_COMMON) $(LAB_CFLAGS) $< $(LAB_OBJS) $(KIT)/kit_noise.o $(KIT)/libkit.a \
 	    $(NOISE_WRAP) $(LAB_LIBS) $(LDLIBS_COMMON) -o $@
 
 $(OUT)/demo_%: labs/$(LAB)/demo_%.c $(LAB_OBJS) $(LAB_HDRS) | $(OUT)/obj
-	$(CC) $(CFLAGS_COMMON) $< $(LAB_OBJS) $(LAB_LIBS) $(LDLIBS_COMMON) -o $@
+	$(CC) $(CFLAGS_COMMON) $(LAB_CFLAGS) $< $(LAB_OBJS) $(LAB_LIBS) $(LDLIBS_COMMON) -o $@
 
 bench: $(BENCHES)
 
 $(OUT)/opt/%.o: $(SRC)/%.c $(LAB_HDRS) | $(OUT)/opt
-	$(CC) $(CFLAGS_OPT) $(LAB_LIBS) -c $< -o $@
+	$(CC) $(CFLAGS_OPT) $(LAB_CFLAGS) -c $< -o $@
 
 $(OUT)/bench_%: harness/bench/$(LAB)/bench_%.c $(OPT_OBJS) $(KIT)/libkit.a $(KIT_HDRS) $(LAB_HDRS) | $(OUT)/obj
-	$(CC) $(CFLAGS_OPT) $< $(OPT_OBJS) $(KIT)/libkit.a $(LAB_LIBS) $(LDLIBS_COMMON) -o $@
+	$(CC) $(CFLAGS_OPT) $(LAB_CFLAGS) $< $(OPT_OBJS) $(KIT)/libkit.a $(LAB_LIBS) $(LDLIBS_COMMON) -o $@
 
 $(OUT)/obj $(OUT)/tsan $(OUT)/opt:
 	mkdir -p $@

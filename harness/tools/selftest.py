@@ -156,6 +156,8 @@ def check_solution(lab, grading):
 
 
 def check_clang(lab):
+    # Always from scratch: stale objects once made a broken clang build look green.
+    shutil.rmtree(os.path.join("build", "clang", lab), ignore_errors=True)
     ok, err = kit.build_lab(lab, "solutions/" + lab, "build/clang/" + lab, cc="clang")
     record(ok, "%s: solution, tests, scenarios and demos build warning-free with clang" % lab, err)
 
@@ -171,9 +173,11 @@ def check_mutant(lab, patch):
     bug = os.path.basename(patch)[:-len(".patch")]
     head = mutant_header(patch)
     test = head.get("Caught-by", "")
-    src = os.path.join("build", "mutants", bug, "src", lab)
-    out = os.path.join("build", "mutants", bug, lab)
-    shutil.rmtree(os.path.join("build", "mutants", bug), ignore_errors=True)
+    # build/mutants/<lab>/<bug>/: two labs may name a bug alike.
+    base = os.path.join("build", "mutants", lab, bug)
+    src = os.path.join(base, "src", lab)
+    out = os.path.join(base, lab)
+    shutil.rmtree(base, ignore_errors=True)
     shutil.copytree(os.path.join("solutions", lab), src)
     p = subprocess.run(["patch", "-s", "-p1", "-d", src, "-i", os.path.abspath(patch)],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
