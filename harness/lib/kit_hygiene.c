@@ -74,9 +74,23 @@ list_fds(int *fds, int max)
     return n;
 }
 
-/* Criterion's runner (BoxFort) keeps one bxfi_<pid> arena per running
- * test binary: another binary starting mid-test is not this test's leak. */
-#define CRITERION_SHM_PREFIX "bxfi_"
+/*
+ * /dev/shm names that libraries own, never a test's leak:
+ *   bxfi_<pid>     Criterion's runner (BoxFort) keeps one arena per running
+ *                  test binary; another binary may start mid-test.
+ *   jack_db-<uid>  libjack (pulled in by PortAudio) creates it the first
+ *                  time PortAudio starts on a machine, and keeps it.
+ */
+static const char *const library_shm[] = {"bxfi_", "jack_db-"};
+
+static bool
+library_owned(const char *name)
+{
+    for (size_t i = 0; i < sizeof(library_shm) / sizeof(library_shm[0]); i++)
+        if (strncmp(name, library_shm[i], strlen(library_shm[i])) == 0)
+            return true;
+    return false;
+}
 
 static int
 list_shm(char (*names)[NAME_LEN], int max)
@@ -88,9 +102,7 @@ list_shm(char (*names)[NAME_LEN], int max)
     if (d == NULL)
         return 0;
     while ((e = readdir(d)) != NULL && n < max)
-        if (e->d_name[0] != '.' &&
-            strncmp(e->d_name, CRITERION_SHM_PREFIX,
-                    strlen(CRITERION_SHM_PREFIX)) != 0)
+        if (e->d_name[0] != '.' && !library_owned(e->d_name))
             snprintf(names[n++], NAME_LEN, "%.*s", NAME_LEN - 1, e->d_name);
     closedir(d);
     return n;
