@@ -52,5 +52,5 @@ KIT_TEST(pool_race, a_callback_sharing_a_counter_without_a_lock_is_reported)
 
     cr_assert(eq(int, err, 0), "kit_tool_run(helgrind, scenario_pool callback_racy): %s", kit_errname(err));
     cr_assert(eq(int, r.exit.code, 0), "scenario_pool callback_racy did not run to the end (exit %d, %s): the pool must work before the race can be shown. See docs/03-pool.md#what-the-tools-see", r.exit.code, r.exit.fail_line);
-    cr_assert(gt(int, r.nerrors, 0), "Helgrind saw no race in a callback that increments a counter the main thread reads without a lock (kinds: '%s'): callbacks must run on a thread of the parent process. See docs/03-pool.md#what-the-tools-see. Logs: %s", r.kinds, r.log_dir);
+    cr_assert(ge(int, r.nerrors, 1), "Helgrind saw no race in a callback that increments a counter the main thread reads without a lock (kinds: '%s'): callbacks must run on a thread of the parent process. See docs/03-pool.md#what-the-tools-see. Logs: %s", r.kinds, r.log_dir);
 }
