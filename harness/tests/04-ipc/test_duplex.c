@@ -6,9 +6,12 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,15 +114,136 @@ send_big(struct pipe_conn *c)
     _exit(pipe_send(c, buf, BIG) == 0 ? 0 : 4);
 }
 
-/* Catches: recv_one_read.patch (a single recv() taken as the whole
+/* proc_file_state - the state letter in a /proc stat file, or 0. */
+static char
+proc_file_state(const char *path)
+{
+    char buf[512];
+    char *paren;
+    size_t n;
+    FILE *f = fopen(path, "r");
+
+    if (f == NULL)
+        return 0;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    paren = strrchr(buf, ')');
+    return paren && paren[1] == ' ' ? paren[2] : 0;
+}
+
+/* syscall_of - the system call `path` (a /proc/.../syscall file) is
+ * blocked in, or -1 when it runs or is gone. */
+static long
+syscall_of(const char *path)
+{
+    char buf[64] = "";
+    FILE *f = fopen(path, "r");
+
+    if (f == NULL)
+        return -1;
+    if (fgets(buf, sizeof(buf), f) == NULL)
+        buf[0] = '\0';
+    fclose(f);
+    return buf[0] >= '0' && buf[0] <= '9' ? atol(buf) : -1;
+}
+
+static bool
+is_send_call(long nr)
+{
+    return nr == SYS_write || nr == SYS_writev || nr == SYS_sendto ||
+           nr == SYS_sendmsg;
+}
+
+static bool
+is_recv_call(long nr)
+{
+    return nr == SYS_read || nr == SYS_readv || nr == SYS_recvfrom ||
+           nr == SYS_recvmsg || nr == SYS_poll || nr == SYS_ppoll;
+}
+
+/* sender_blocked - the child is asleep in a send: the socket is full. */
+static bool
+sender_blocked(void *arg)
+{
+    pid_t pid = *(pid_t *)arg;
+    char path[64];
+
+    snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+    return kit_proc_state(pid) == 'S' && is_send_call(syscall_of(path));
+}
+
+/* What the reader thread of the big-message test did. */
+struct big_reader {
+    pthread_mutex_t mu;     /* guards every field below */
+    struct pipe_conn *c;
+    pid_t tid;              /* 0 until the thread runs */
+    bool done;
+    int err;
+    void *msg;
+    size_t len;
+};
+
+static void *
+big_reader_main(void *arg)
+{
+    struct big_reader *r = arg;
+    void *msg = NULL;
+    size_t len = 0;
+    int err;
+
+    pthread_mutex_lock(&r->mu);
+    r->tid = (pid_t)syscall(SYS_gettid);
+    pthread_mutex_unlock(&r->mu);
+    err = pipe_recv(r->c, &msg, &len);
+    pthread_mutex_lock(&r->mu);
+    r->err = err;
+    r->msg = msg;
+    r->len = len;
+    r->done = true;
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+/* reader_stuck_or_done - the reader returned, or it sleeps in a read
+ * waiting for the rest of the message. */
+static bool
+reader_stuck_or_done(void *arg)
+{
+    struct big_reader *r = arg;
+    char path[96];
+    char stat[96];
+    bool done;
+    pid_t tid;
+
+    pthread_mutex_lock(&r->mu);
+    done = r->done;
+    tid = r->tid;
+    pthread_mutex_unlock(&r->mu);
+    if (done)
+        return true;
+    if (tid == 0)
+        return false;
+    snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+    snprintf(stat, sizeof(stat), "/proc/self/task/%d/stat", (int)tid);
+    return is_recv_call(syscall_of(path)) && proc_file_state(stat) == 'S';
+}
+
+/*
+ * Catches: recv_one_read.patch (a single recv() taken as the whole
  * message).  Mirrors PIPE-06: a 2 MiB message from another process
- * arrives whole and intact. */
+ * arrives whole and intact.  To catch the bug every time, the sender is
+ * stopped once the socket is full: one recv() then can only get what the
+ * socket holds, and a correct reader waits for the rest, which comes
+ * when the sender continues.
+ */
 KIT_TEST(pipe, message_past_one_mebibyte_arrives_whole)
 {
+    struct big_reader r = {.mu = PTHREAD_MUTEX_INITIALIZER};
     struct pipe_conn *a;
     struct pipe_conn *b;
+    pthread_t reader;
     unsigned char *m;
-    size_t len = 0;
     size_t bad = 0;
     int status = 0;
     pid_t pid;
@@ -132,10 +256,21 @@ KIT_TEST(pipe, message_past_one_mebibyte_arrives_whole)
         send_big(a);
     }
     pipe_close(a);
-    m = recv_or_fail(b, &len);
+    cr_assert(kit_wait_until(sender_blocked, &pid, 10.0), "test setup: the sending child never blocked in a send (a 2 MiB message must fill the socket). See docs/04-ipc.md#framing");
+    kill(pid, SIGSTOP);
+    r.c = b;
+    cr_assert(eq(int, pthread_create(&reader, NULL, big_reader_main, &r), 0));
+    kit_wait_until(reader_stuck_or_done, &r, 10.0);
+    kill(pid, SIGCONT);
+    pthread_join(reader, NULL);
+    if (r.err != 0)
+        kill(pid, SIGKILL); /* nobody will read the rest it is sending */
     waitpid(pid, &status, 0);
-    cr_assert(eq(sz, len, BIG), "pipe_recv of a %u-byte message: got %zu bytes. One recv() returns whatever the socket holds, not the whole message: loop. See docs/04-ipc.md#framing", BIG, len);
-    for (size_t i = 0; i < len; i++)
+    kit_require_impl(r.err, "pipe_recv", "04-B");
+    cr_assert(eq(int, r.err, 0), "pipe_recv of a %u-byte message while the sender pauses with the socket full: expected 0, got %s. One recv() returns only what the socket holds: loop until the whole message is in. See docs/04-ipc.md#framing", BIG, kit_errname(r.err));
+    m = r.msg;
+    cr_assert(eq(sz, r.len, BIG), "pipe_recv of a %u-byte message: got %zu bytes. One recv() returns whatever the socket holds, not the whole message: loop. See docs/04-ipc.md#framing", BIG, r.len);
+    for (size_t i = 0; i < r.len; i++)
         bad += m[i] != (unsigned char)(i * 7 + 3);
     cr_expect(eq(sz, bad, 0), "pipe_recv of a 2 MiB message: %zu bytes differ from what was sent. See docs/04-ipc.md#framing", bad);
     cr_expect(eq(int, status, 0), "the sending child failed (status %d). See docs/04-ipc.md#duplex", status);
