@@ -14,7 +14,7 @@ set datafile separator "\t"
 set datafile missing "NaN"
 set yrange [0:*]
 set grid ytics
-set key top left
+set key below horizontal  # never over a bar, whatever the figures
 set xtics nomirror
 set multiplot layout 1,2 title "Speed-up, same job, same run, this 2-core machine"
 set title "CPU-bound: primes below 1M (base: 1 thread)"
