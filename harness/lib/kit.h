@@ -320,6 +320,17 @@ int kit_proc_children(pid_t parent, pid_t *pids, int max, int *zombies);
  * /proc/PID/stat, or 0 if there is no such process.  Cannot fail. */
 char kit_proc_state(pid_t pid);
 
+/* kit_task_state - the state letter of thread `tid` of this process
+ * (from /proc/self/task/TID/stat; gettid() gives a thread its tid), or 0
+ * if there is no such thread.  Cannot fail. */
+char kit_task_state(pid_t tid);
+
+/* kit_proc_syscall - the number of the system call process `pid` (or its
+ * thread `tid`, if tid > 0) is sleeping in, e.g. SYS_recvfrom, or -1 while
+ * it runs or if it is gone.  With kit_proc_state == 'S' this says a
+ * process is blocked where the test expects it.  Cannot fail. */
+long kit_proc_syscall(pid_t pid, pid_t tid);
+
 /* kit_fd_count - open descriptors of this process.  Returns >= 0 or
  * -errno. */
 int kit_fd_count(void);

@@ -127,16 +127,15 @@ kit_hygiene_free(struct kit_hygiene *h)
     free(h);
 }
 
-char
-kit_proc_state(pid_t pid)
+/* stat_state - the state letter in a /proc stat file, or 0. */
+static char
+stat_state(const char *path)
 {
-    char path[64];
     char buf[512];
     char *paren;
     FILE *f;
     size_t n;
 
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
     f = fopen(path, "r");
     if (f == NULL)
         return 0;
@@ -147,6 +146,46 @@ kit_proc_state(pid_t pid)
      * follows the last ')'. */
     paren = strrchr(buf, ')');
     return paren && paren[1] == ' ' ? paren[2] : 0;
+}
+
+char
+kit_proc_state(pid_t pid)
+{
+    char path[64];
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    return stat_state(path);
+}
+
+char
+kit_task_state(pid_t tid)
+{
+    char path[64];
+
+    snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+    return stat_state(path);
+}
+
+long
+kit_proc_syscall(pid_t pid, pid_t tid)
+{
+    char path[96];
+    char buf[64] = "";
+    FILE *f;
+
+    if (tid > 0)
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid,
+                 (int)tid);
+    else
+        snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    if (fgets(buf, sizeof(buf), f) == NULL)
+        buf[0] = '\0';
+    fclose(f);
+    /* "running" while it runs; a number while it sleeps in a call. */
+    return buf[0] >= '0' && buf[0] <= '9' ? atol(buf) : -1;
 }
 
 /* proc_ppid - parent of `pid` from /proc/PID/stat, or -1. */

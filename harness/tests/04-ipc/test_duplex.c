@@ -114,40 +114,6 @@ send_big(struct pipe_conn *c)
     _exit(pipe_send(c, buf, BIG) == 0 ? 0 : 4);
 }
 
-/* proc_file_state - the state letter in a /proc stat file, or 0. */
-static char
-proc_file_state(const char *path)
-{
-    char buf[512];
-    char *paren;
-    size_t n;
-    FILE *f = fopen(path, "r");
-
-    if (f == NULL)
-        return 0;
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    paren = strrchr(buf, ')');
-    return paren && paren[1] == ' ' ? paren[2] : 0;
-}
-
-/* syscall_of - the system call `path` (a /proc/.../syscall file) is
- * blocked in, or -1 when it runs or is gone. */
-static long
-syscall_of(const char *path)
-{
-    char buf[64] = "";
-    FILE *f = fopen(path, "r");
-
-    if (f == NULL)
-        return -1;
-    if (fgets(buf, sizeof(buf), f) == NULL)
-        buf[0] = '\0';
-    fclose(f);
-    return buf[0] >= '0' && buf[0] <= '9' ? atol(buf) : -1;
-}
-
 static bool
 is_send_call(long nr)
 {
@@ -167,10 +133,8 @@ static bool
 sender_blocked(void *arg)
 {
     pid_t pid = *(pid_t *)arg;
-    char path[64];
 
-    snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
-    return kit_proc_state(pid) == 'S' && is_send_call(syscall_of(path));
+    return kit_proc_state(pid) == 'S' && is_send_call(kit_proc_syscall(pid, 0));
 }
 
 /* What the reader thread of the big-message test did. */
@@ -211,8 +175,6 @@ static bool
 reader_stuck_or_done(void *arg)
 {
     struct big_reader *r = arg;
-    char path[96];
-    char stat[96];
     bool done;
     pid_t tid;
 
@@ -224,9 +186,8 @@ reader_stuck_or_done(void *arg)
         return true;
     if (tid == 0)
         return false;
-    snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
-    snprintf(stat, sizeof(stat), "/proc/self/task/%d/stat", (int)tid);
-    return is_recv_call(syscall_of(path)) && proc_file_state(stat) == 'S';
+    return is_recv_call(kit_proc_syscall(getpid(), tid)) &&
+           kit_task_state(tid) == 'S';
 }
 
 /*
