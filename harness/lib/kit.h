@@ -80,6 +80,12 @@ int kit_tcp_connect(int port);
  * announces (a zombie in /proc); everything else waits on the event. */
 bool kit_wait_until(bool (*pred)(void *arg), void *arg, double timeout);
 
+/* kit_wait_asleep - wait until process or thread `id` (a pid, or a tid
+ * from gettid()) is asleep ('S'), e.g. blocked in the wait a test wants to
+ * act on, so the test need not sleep.  Returns whether it got there in
+ * `timeout` s. */
+bool kit_wait_asleep(pid_t id, double timeout);
+
 /* ---- kit_gate.c (scenarios) ---------------------------------------------- */
 
 /* A start gate: kit_gate_wait returns in all N threads at once.  A spin

@@ -106,3 +106,15 @@ kit_wait_until(bool (*pred)(void *arg), void *arg, double timeout)
     }
     return true;
 }
+
+static bool
+asleep(void *arg)
+{
+    return kit_proc_state(*(pid_t *)arg) == 'S';
+}
+
+bool
+kit_wait_asleep(pid_t id, double timeout)
+{
+    return kit_wait_until(asleep, &id, timeout);
+}

@@ -25,12 +25,6 @@ TestSuite(barrier, .timeout = 20);
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static bool
-tid_asleep(void *arg)
-{
-    return kit_proc_state(*(pid_t *)arg) == 'S';
-}
-
 /* wait_asleep - block until the thread that wrote its tid to fd sleeps. */
 static void
 wait_asleep(int fd)
@@ -39,7 +33,7 @@ wait_asleep(int fd)
     ssize_t n = kit_read_full(fd, &tid, sizeof(tid), 10.0);
 
     cr_assert(eq(sz, (size_t)n, sizeof(tid)), "test setup: a waiting thread never sent its tid");
-    cr_assert(kit_wait_until(tid_asleep, &tid, 10.0), "test setup: thread %d never blocked in barrier_wait (does it return before all parties arrived?). See docs/07-event.md#barrier", (int)tid);
+    cr_assert(kit_wait_asleep(tid, 10.0), "test setup: thread %d never blocked in barrier_wait (does it return before all parties arrived?). See docs/07-event.md#barrier", (int)tid);
 }
 
 /* One thread at the barrier. */

@@ -27,12 +27,6 @@ TestSuite(chatlog, .timeout = 20);
 #define MESSAGES 200
 #define MSG_LEN 99
 
-static bool
-tid_asleep(void *arg)
-{
-    return kit_proc_state(*(pid_t *)arg) == 'S';
-}
-
 static struct chatlog *
 new_log(int fd, long maxsize)
 {
@@ -157,7 +151,7 @@ KIT_TEST(chatlog, close_writes_every_message_still_queued)
     }
     cr_assert(eq(int, pthread_create(&t, NULL, close_thread, &c), 0), "test setup: pthread_create failed");
     cr_assert(eq(sz, (size_t)kit_read_full(c.fds[0], &c.tid, sizeof(c.tid), 10.0), sizeof(c.tid)), "test setup: the closing thread never started");
-    cr_assert(kit_wait_until(tid_asleep, &c.tid, 10.0), "test setup: chatlog_close never blocked, though the saver cannot write (the pipe is full). See docs/07-event.md#end-marker");
+    cr_assert(kit_wait_asleep(c.tid, 10.0), "test setup: chatlog_close never blocked, though the saver cannot write (the pipe is full). See docs/07-event.md#end-marker");
     text = read_all(fds[0], &len);
     pthread_join(t, NULL);
     cr_expect(eq(int, c.err, 0), "chatlog_close: expected 0, got %s", kit_errname(c.err));

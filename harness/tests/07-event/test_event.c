@@ -33,12 +33,6 @@ TestSuite(event, .timeout = 20);
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static bool
-tid_asleep(void *arg)
-{
-    return kit_proc_state(*(pid_t *)arg) == 'S';
-}
-
 /* wait_asleep - block until the thread that wrote its tid to fd sleeps
  * (kit_thread_blocked would be the shared name for this). */
 static void
@@ -48,7 +42,7 @@ wait_asleep(int fd)
     ssize_t n = kit_read_full(fd, &tid, sizeof(tid), 10.0);
 
     cr_assert(eq(sz, (size_t)n, sizeof(tid)), "test setup: a waiting thread never sent its tid");
-    cr_assert(kit_wait_until(tid_asleep, &tid, 10.0), "test setup: thread %d never blocked (is event_wait returning at once on a clear event?). See docs/07-event.md#wait", (int)tid);
+    cr_assert(kit_wait_asleep(tid, 10.0), "test setup: thread %d never blocked (is event_wait returning at once on a clear event?). See docs/07-event.md#wait", (int)tid);
 }
 
 /* One waiting thread: announces itself, then waits. */

@@ -27,12 +27,6 @@ TestSuite(tqueue, .timeout = 20);
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static bool
-tid_asleep(void *arg)
-{
-    return kit_proc_state(*(pid_t *)arg) == 'S';
-}
-
 /* wait_asleep - block until the thread that wrote its tid to fd sleeps. */
 static void
 wait_asleep(int fd, const char *what)
@@ -41,7 +35,7 @@ wait_asleep(int fd, const char *what)
     ssize_t n = kit_read_full(fd, &tid, sizeof(tid), 10.0);
 
     cr_assert(eq(sz, (size_t)n, sizeof(tid)), "test setup: a thread never sent its tid");
-    cr_assert(kit_wait_until(tid_asleep, &tid, 10.0), "test setup: thread %d never blocked in %s. See docs/07-event.md#wait-loop", (int)tid, what);
+    cr_assert(kit_wait_asleep(tid, 10.0), "test setup: thread %d never blocked in %s. See docs/07-event.md#wait-loop", (int)tid, what);
 }
 
 /* A priority item: the key orders, the id tells equal keys apart. */
@@ -329,7 +323,7 @@ worker_thread(void *arg)
     for (int i = 0; i < TASKS; i++)
         if ((w->err = tqueue_get(w->q, &item, true, 10.0)) != 0)
             return NULL;
-    if (!kit_wait_until(tid_asleep, &w->main_tid, 10.0)) {
+    if (!kit_wait_asleep(w->main_tid, 10.0)) {
         w->err = -ETIMEDOUT;
         return NULL;
     }
