@@ -326,6 +326,10 @@ int kit_proc_children(pid_t parent, pid_t *pids, int max, int *zombies);
  * /proc/PID/stat, or 0 if there is no such process.  Cannot fail. */
 char kit_proc_state(pid_t pid);
 
+/* kit_end_children - SIGKILL and reap every child of this process (the
+ * test's own and orphans it adopted as subreaper).  Cannot fail. */
+void kit_end_children(void);
+
 /* kit_task_state - the state letter of thread `tid` of this process
  * (from /proc/self/task/TID/stat; gettid() gives a thread its tid), or 0
  * if there is no such thread.  Cannot fail. */

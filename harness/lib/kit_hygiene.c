@@ -234,6 +234,19 @@ kit_proc_children(pid_t parent, pid_t *pids, int max, int *zombies)
     return n;
 }
 
+void
+kit_end_children(void)
+{
+    pid_t kids[64];
+    int n = kit_proc_children(getpid(), kids, 64, NULL);
+
+    for (int i = 0; i < n && i < 64; i++) {
+        kill(kids[i], SIGKILL);
+        while (waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+}
+
 /* comm_of - the command name of `pid` (for messages). */
 static void
 comm_of(pid_t pid, char *buf, size_t len)

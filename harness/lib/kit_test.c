@@ -103,13 +103,7 @@ watchdog_seconds(void)
 static void
 end_leftovers(void)
 {
-    pid_t kids[64];
-    int n = kit_proc_children(getpid(), kids, 64, NULL);
-
-    for (int i = 0; i < n && i < 64; i++) {
-        kill(kids[i], SIGKILL);
-        waitpid(kids[i], NULL, 0);
-    }
+    kit_end_children();
 }
 
 void

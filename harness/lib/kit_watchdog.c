@@ -56,8 +56,6 @@ fire(void)
     char path[] = "/tmp/kit-stacks-XXXXXX";
     char summary[2048];
     int fd = mkstemp(path);
-    pid_t kids[64];
-    int n;
 
     fprintf(stderr, "\n=== KIT WATCHDOG: %s still running after %.1f s ===\n",
             kit_test_name(), wd_seconds);
@@ -66,9 +64,7 @@ fire(void)
         close(fd);
     }
     summary_lines(path, summary, sizeof(summary));
-    n = kit_proc_children(getpid(), kids, 64, NULL);
-    for (int i = 0; i < n && i < 64; i++)
-        kill(kids[i], SIGKILL);
+    kit_end_children();
     cr_expect_fail("watchdog: %s made no progress for %.1f s (a deadlock, a lost wake-up, or a wait that ignores its timeout). Threads:\n%sFull stacks: %s\nReproduce: %s",
                    kit_test_name(), wd_seconds, summary, path, kit_repro(NULL));
     fflush(NULL);
