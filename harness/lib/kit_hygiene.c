@@ -127,25 +127,34 @@ kit_hygiene_free(struct kit_hygiene *h)
     free(h);
 }
 
-/* stat_state - the state letter in a /proc stat file, or 0. */
-static char
-stat_state(const char *path)
+/* stat_fields - read a /proc stat file into buf and return the text after
+ * the command name, which may hold spaces and parentheses: "S 1234 ..."
+ * (state, ppid, ...).  NULL if the file is gone. */
+static const char *
+stat_fields(const char *path, char *buf, size_t len)
 {
-    char buf[512];
     char *paren;
     FILE *f;
     size_t n;
 
     f = fopen(path, "r");
     if (f == NULL)
-        return 0;
-    n = fread(buf, 1, sizeof(buf) - 1, f);
+        return NULL;
+    n = fread(buf, 1, len - 1, f);
     fclose(f);
     buf[n] = '\0';
-    /* The command name may hold spaces and parentheses: the state
-     * follows the last ')'. */
     paren = strrchr(buf, ')');
-    return paren && paren[1] == ' ' ? paren[2] : 0;
+    return paren && paren[1] == ' ' ? paren + 2 : NULL;
+}
+
+/* stat_state - the state letter in a /proc stat file, or 0. */
+static char
+stat_state(const char *path)
+{
+    char buf[512];
+    const char *fields = stat_fields(path, buf, sizeof(buf));
+
+    return fields ? fields[0] : 0;
 }
 
 char
@@ -194,19 +203,11 @@ proc_ppid(pid_t pid)
 {
     char path[64];
     char buf[512];
-    char *paren;
-    FILE *f;
-    size_t n;
+    const char *fields;
 
     snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    f = fopen(path, "r");
-    if (f == NULL)
-        return -1;
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    paren = strrchr(buf, ')');
-    return paren ? (pid_t)atoi(paren + 4) : -1;
+    fields = stat_fields(path, buf, sizeof(buf));
+    return fields ? (pid_t)atoi(fields + 2) : -1;
 }
 
 int

@@ -97,19 +97,13 @@ watchdog_seconds(void)
     return d ? d->timeout * KIT_WATCHDOG_FRACTION : KIT_WATCHDOG_DEFAULT_S;
 }
 
-/* end_leftovers - at the worker's exit, end every child still there.  A
- * failed cr_assert skips kit_test_end, and a child left running would be
- * re-parented away and could hold the runner's output open forever. */
-static void
-end_leftovers(void)
-{
-    kit_end_children();
-}
-
 void
 kit_test_begin(const char *suite, const char *name)
 {
-    atexit(end_leftovers);
+    /* At the worker's exit, end every child still there: a failed
+     * cr_assert skips kit_test_end, and a child left running would be
+     * re-parented away and could hold the runner's output open forever. */
+    atexit(kit_end_children);
     snprintf(test_name, sizeof(test_name), "%s::%s", suite, name);
     snprintf(test_short, sizeof(test_short), "%s", name);
     /* Orphans of the code under test come back to us, so hygiene sees

@@ -18,7 +18,6 @@ import html
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -122,7 +121,7 @@ class Grading:
 
 # ---- building and running ---------------------------------------------------
 
-def build_lab(lab, src_dir, out_dir, cc=None, log=None):
+def build_lab(lab, src_dir, out_dir, cc=None):
     """make -f harness/lab.mk; returns (ok, first error lines)."""
     cmd = ["make", "-s", "-f", "harness/lab.mk", "LAB=" + lab, "SRC=" + src_dir,
            "OUT=" + out_dir]
@@ -130,9 +129,6 @@ def build_lab(lab, src_dir, out_dir, cc=None, log=None):
         cmd.append("CC=" + cc)
     p = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=BUILD_TIMEOUT_S)
-    if log:
-        with open(log, "w") as f:
-            f.write(p.stdout)
     errors = [l for l in p.stdout.splitlines() if "error" in l]
     return p.returncode == 0, "\n".join(errors[:6]) or p.stdout[-600:]
 
@@ -252,7 +248,7 @@ def first_reason(messages, status):
     return text.split("\n")[0][:160] or ("failed with no message (the test exited early?)")
 
 
-def grade_lab(lab, src, results, grading, built, build_error, orphans, fast):
+def grade_lab(lab, src, results, grading, built, build_error, orphans):
     rows = []
     make_target = "check-solutions" if src == "solutions" else "check"
     for name, g in grading.tests.items():
@@ -280,7 +276,7 @@ def grade_lab(lab, src, results, grading, built, build_error, orphans, fast):
     return rows
 
 
-def scoreboard(rows, fast, test_filter):
+def scoreboard(rows, test_filter):
     print()
     print(paint("%-12s %-4s %-40s %9s  %-7s %s" % ("lab", "part", "title", "points", "status", "reason"), "1"))
     by_part = {}
@@ -371,7 +367,7 @@ def check_lab(lab, src, src_root=None, out_root=None, test=None, quiet=False):
     grading = Grading(lab)
     if not quiet:
         print("kit: %s: building %s" % (lab, src_dir), flush=True)
-    built, err = build_lab(lab, src_dir, out_dir, log=None)
+    built, err = build_lab(lab, src_dir, out_dir)
     results, orphans = {}, []
     if built:
         if not quiet:
@@ -379,7 +375,7 @@ def check_lab(lab, src, src_root=None, out_root=None, test=None, quiet=False):
         env = {"KIT_MAKE_TARGET": "check-solutions" if src == "solutions" else "check"}
         results, orphans = run_tests(os.path.join(ROOT, out_dir), os.path.join(ROOT, out_dir, "criterion.json"),
                                      test, env, os.path.join(ROOT, out_dir, "tests.log"))
-    return grade_lab(lab, src, results, grading, built, err, orphans, bool(os.environ.get("FAST"))), results
+    return grade_lab(lab, src, results, grading, built, err, orphans), results
 
 
 def cmd_check(args):
@@ -397,7 +393,7 @@ def cmd_check(args):
         rows += lab_rows
     if test and not rows:
         sys.exit("kit: no test named %s (see harness/tests/*/grading.tsv)" % test)
-    scoreboard(rows, fast, test)
+    scoreboard(rows, test)
     details(rows)
     score, max_score = write_outputs(rows, args.src, fast, os.path.join(ROOT, "results.json"))
     passed = sum(r["status"] == "passed" for r in rows)
